@@ -1,0 +1,3 @@
+module github.com/why401/why401
+
+go 1.26
