@@ -57,6 +57,15 @@ var ErrOffline = errors.New("why401: the input is offline (a file); this check n
 // credentials beyond the once-per-run budget.
 var ErrBudget = errors.New("why401: the user's credentials have been used once already")
 
+// ErrPlainHTTP is returned when the credentials would go over plain http
+// without --allow-http.
+var ErrPlainHTTP = errors.New("why401 did not send your credentials over plain http (pass --allow-http to send them anyway)")
+
+// ErrCrossOrigin is returned when the user's request ended on another
+// origin than the one the user addressed: the credentials were meant for
+// the first one, so they are not sent to the second.
+var ErrCrossOrigin = errors.New("the request ended on another origin (scheme, host or port) than the one you addressed; why401 does not send your credentials there")
+
 // Probe describes a follow-up request. Zero fields mean "as the user's
 // request": its method, URL, headers and no credentials.
 type Probe struct {
@@ -78,9 +87,14 @@ type Probe struct {
 	Addr string
 	// NoRedirects stops at the first answer instead of following 3xx.
 	NoRedirects bool
-	// Body replaces the request body (for a confirming request over
-	// another channel); nil keeps none.
+	// Body replaces the request body; nil sends none.
 	Body []byte
+	// ExtraUse, when set, is the reason this probe carries the user's
+	// credentials once more (in Body, over a channel that does not use
+	// the Authorization header). The session allows one such probe per
+	// run, only after the answer failed, and the reason is said in the
+	// report.
+	ExtraUse string
 }
 
 // Session is the source of exchanges: the network (package probe) or a file
@@ -132,6 +146,15 @@ func (p *Pass) Answered() []Exchange {
 	case <-p.ctx.Done():
 	}
 	return p.Chain()
+}
+
+// AnswerErr returns why the challenge was not answered with the user's
+// credentials (plain http, another origin …), or nil. It waits like Answered.
+func (p *Pass) AnswerErr() error {
+	p.Answered()
+	p.d.mu.Lock()
+	defer p.d.mu.Unlock()
+	return p.d.answerErr
 }
 
 // All returns every exchange of the run so far, probes included.
@@ -240,10 +263,11 @@ type diagnosis struct {
 	exchanges []Exchange
 	// group[i] orders exchange i at the end: -1 for the user's chain,
 	// else the position of the check that probed it.
-	group    []int
-	chain    []int // indices of the chain, in order
-	findings []Finding
-	notes    []string
+	group     []int
+	chain     []int // indices of the chain, in order
+	findings  []Finding
+	notes     []string
+	answerErr error
 }
 
 func (d *diagnosis) chainLocked() []Exchange {

@@ -76,7 +76,8 @@ func Run(ctx context.Context, in *Input, s Session, offline bool, checks []*Chec
 		d.record(ex, -1)
 		if err != nil {
 			d.mu.Lock()
-			d.notes = append(d.notes, "Answering the challenge failed: "+err.Error())
+			d.answerErr = err
+			d.notes = append(d.notes, "The challenge was not answered: "+strings.TrimPrefix(err.Error(), "probe: "))
 			d.mu.Unlock()
 		}
 	}()

@@ -288,8 +288,13 @@ type Report struct {
 }
 
 // Problem reports whether the report diagnosed an authentication problem:
-// some finding of severity warn or error. It decides exit code 1.
+// the final answer refuses access (401, 403, 407) or a finding is an error.
+// It decides exit code 1.
 func (r *Report) Problem() bool {
+	switch r.Status {
+	case 401, 403, 407:
+		return true
+	}
 	for _, f := range r.Findings {
 		if f.Severity >= SeverityError {
 			return true
