@@ -19,7 +19,7 @@ func Scenarios() []*Scenario {
 	return []*Scenario{
 		{
 			ID: "public", Title: "a public page: no authentication at all", Path: "/public/", TLS: true,
-			Expect: []string{},
+			Expect:  []string{},
 			Handler: func(env *Env) http.Handler { return noCredentials(env, "public", ok("Public")) },
 		},
 		{

@@ -15,7 +15,6 @@ import (
 	"github.com/why401/why401/challenge"
 )
 
-
 // endOf returns the real URL and method at the end of a chain recorded by
 // this session. Recorded URLs are redacted, so the chain is replayed from
 // the hops' Locations against the first URL.

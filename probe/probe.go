@@ -74,7 +74,6 @@ type Options struct {
 	Rand io.Reader
 }
 
-
 // Session implements why401.Session over the network.
 type Session struct {
 	in    *why401.Input
