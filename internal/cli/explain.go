@@ -103,3 +103,26 @@ func wrap(s string, width int) string {
 	out.WriteString(line.String())
 	return out.String()
 }
+
+// FindingsMarkdown renders the whole catalogue as docs/findings.md.
+func FindingsMarkdown() string {
+	var b strings.Builder
+	b.WriteString("# Findings\n\n")
+	b.WriteString("<!-- Generated from the catalogue (checks.Catalog) by `go test ./internal/cli -run TestFindingsDoc -update`. Do not edit. -->\n\n")
+	b.WriteString("Every finding why401 can report, with its stable ID (the contract of the JSON output), its severity, who can\n")
+	b.WriteString("fix it, what it means and the fix. `why401 explain ID` prints the same text.\n\n")
+	b.WriteString("| ID | Severity | Who | Title |\n|---|---|---|---|\n")
+	for _, k := range checks.Catalog() {
+		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s | %s |\n", k.ID, anchor(k.ID), k.Severity, k.Who, k.Title)
+	}
+	b.WriteString("\n")
+	for _, k := range checks.Catalog() {
+		b.WriteString(FindingDoc(k.ID, "##", true))
+	}
+	return b.String()
+}
+
+// anchor is GitHub's heading anchor for "## `id`".
+func anchor(id string) string {
+	return strings.NewReplacer(".", "", "`", "").Replace(id)
+}
