@@ -47,6 +47,8 @@ type Request struct {
 	Host string
 	// Query is appended to the path.
 	Query string
+	// CORSOrigin is --cors-origin.
+	CORSOrigin string
 }
 
 // Scenario is one reproduced cause.
@@ -54,7 +56,10 @@ type Scenario struct {
 	ID    string
 	Title string // what it reproduces, one line
 	Path  string // served path; the URL is the lab's base + Path
-	TLS   bool   // served over https
+	// Call is the path the request goes to when it is not Path (Path
+	// then is a subtree pattern such as "/area/").
+	Call string
+	TLS  bool // served over https
 	// Request is how the demo and the tests call it.
 	Request Request
 	// Expect is the exact set of finding IDs the diagnosis must produce.
@@ -126,6 +131,9 @@ func (e *Env) URL(s *Scenario) string {
 		base = scheme + "://" + url.UserPassword(s.Request.User, s.Request.Pass).String() + "@" + rest
 	}
 	u := base + s.Path
+	if s.Call != "" {
+		u = base + s.Call
+	}
 	if s.Request.Query != "" {
 		u += "?" + s.Request.Query
 	}

@@ -7,9 +7,19 @@ import (
 )
 
 // Scenarios returns every scenario of the lab, in demo order. Tokens with
-// times in them are minted now.
+// times in them are minted now. Each area of causes keeps its scenarios in
+// a file of its own (scenarios_AREA.go) and adds one line here.
 func Scenarios() []*Scenario {
 	now := time.Now()
+	var s []*Scenario
+	s = append(s, coreScenarios(now)...)
+	s = append(s, httpScenarios(now)...)
+	return s
+}
+
+// coreScenarios reproduce the causes of the core checks: challenges,
+// credentials, tokens, redirects, status semantics.
+func coreScenarios(now time.Time) []*Scenario {
 	expired := makeJWT(map[string]any{"sub": User, "aud": "lab", "iat": now.Add(-2 * time.Hour).Unix(), "exp": now.Add(-time.Hour).Unix()})
 	early := makeJWT(map[string]any{"sub": User, "aud": "lab", "iat": now.Unix(), "nbf": now.Add(time.Hour).Unix(), "exp": now.Add(2 * time.Hour).Unix()})
 	basicReports := `Basic realm="Reports"`

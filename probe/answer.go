@@ -105,7 +105,10 @@ func (s *Session) Answer(ctx context.Context, chain []why401.Exchange) ([]why401
 		more, err := s.follow(ctx, "", req, false)
 		return append(out, more...), err
 	}
-	if hasScheme(chs, "basic") {
+	// A 401 without any challenge (RFC 9110 says it MUST have one, and
+	// WordPress's REST API, for one, sends none): answer with Basic, which
+	// is what curl -u does without being asked.
+	if hasScheme(chs, "basic") || len(chs) == 0 {
 		utf8 := false
 		for _, c := range chs {
 			if strings.EqualFold(c.Scheme, "basic") {

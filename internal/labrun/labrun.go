@@ -36,6 +36,7 @@ func Input(srv *lab.Server, sc *lab.Scenario) (*why401.Input, probe.Options) {
 		in.Creds.User, in.Creds.Password, in.Creds.HasUser = r.User, redact.New(r.Pass), true
 	}
 	in.Creds.Basic = r.Basic
+	in.CORSOrigin = r.CORSOrigin
 	in.Creds.Bearer = redact.New(r.Bearer)
 	in.Creds.Cookie = redact.New(r.Cookie)
 	return in, probe.Options{Insecure: true, AllowHTTP: r.AllowHTTP, MaxTime: 10 * time.Second, UserAgent: "why401-lab"}
