@@ -6,6 +6,7 @@ import (
 	"time"
 
 	why401 "github.com/why401/why401"
+	"github.com/why401/why401/jwt"
 )
 
 // MaxClockSkew is the difference between the server's Date and the local
@@ -60,7 +61,7 @@ var ClockSkew = &why401.Check{
 					dir = "ahead of"
 				}
 				p.Report(kindClockSkew, fmt.Sprintf("The server's Date (%s) is %s %s the local clock (%s).",
-					d.UTC().Format(time.RFC3339), roundAgo(skew), dir, e.Time.UTC().Format(time.RFC3339)), e.Index)
+					d.UTC().Format(time.RFC3339), jwt.Human(skew), dir, e.Time.UTC().Format(time.RFC3339)), e.Index)
 				return nil
 			}
 		}

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -52,9 +51,10 @@ var TokenTime = &why401.Check{
 			return nil
 		}
 		t, err := jwt.Decode(tok)
-		if err != nil {
+		if t == nil {
 			return nil // not a readable JWT: nothing to measure
 		}
+		_ = err // a claim of the wrong type: the others still count
 		chain := p.Chain()
 		e := final(chain)
 		if e == nil || e.Status() != http.StatusUnauthorized && e.Status() != http.StatusForbidden {
@@ -65,26 +65,15 @@ var TokenTime = &why401.Check{
 		if !fromServer {
 			clock = "the local clock (the server sent no Date)"
 		}
-		if t.ExpiresAt != nil && now.After(*t.ExpiresAt) {
+		expired, early := t.Status(now, 0)
+		if expired {
 			p.Reportf(kindTokenExpired, evidence(e), "exp is %s, %s before %s (%s).",
-				t.ExpiresAt.UTC().Format(time.RFC3339), roundAgo(now.Sub(*t.ExpiresAt)), clock, now.UTC().Format(time.RFC3339))
+				t.ExpiresAt.UTC().Format(time.RFC3339), jwt.Human(now.Sub(*t.ExpiresAt)), clock, now.UTC().Format(time.RFC3339))
 		}
-		if t.NotBefore != nil && t.NotBefore.After(now) {
+		if early {
 			p.Reportf(kindTokenNotYetValid, evidence(e), "nbf is %s, %s after %s (%s).",
-				t.NotBefore.UTC().Format(time.RFC3339), roundAgo(t.NotBefore.Sub(now)), clock, now.UTC().Format(time.RFC3339))
+				t.NotBefore.UTC().Format(time.RFC3339), jwt.Human(t.NotBefore.Sub(now)), clock, now.UTC().Format(time.RFC3339))
 		}
 		return nil
 	},
-}
-
-func roundAgo(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%d days", int(d.Hours()/24))
 }
