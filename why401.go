@@ -9,6 +9,7 @@
 package why401
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -140,13 +141,66 @@ func (c Challenge) MarshalJSON() ([]byte, error) {
 	}
 	params := make(orderedParams, len(c.Params))
 	copy(params, c.Params)
-	return json.Marshal(struct {
-		Scheme     string        `json:"scheme"`
-		Token68    *string       `json:"token68"`
-		Params     orderedParams `json:"params"`
-		Registered bool          `json:"registered"`
-		Proxy      bool          `json:"proxy,omitempty"`
-	}{c.Scheme, t, params, c.Registered, c.Proxy})
+	return marshal(challengeJSON{c.Scheme, t, params, c.Registered, c.Proxy})
+}
+
+type challengeJSON struct {
+	Scheme     string        `json:"scheme"`
+	Token68    *string       `json:"token68"`
+	Params     orderedParams `json:"params"`
+	Registered bool          `json:"registered"`
+	Proxy      bool          `json:"proxy,omitempty"`
+}
+
+// UnmarshalJSON reads the shape MarshalJSON writes, so that a why401/v1
+// document decodes back into a Report. Parameter order follows the object.
+func (c *Challenge) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Scheme     string          `json:"scheme"`
+		Token68    *string         `json:"token68"`
+		Params     json.RawMessage `json:"params"`
+		Registered bool            `json:"registered"`
+		Proxy      bool            `json:"proxy"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*c = Challenge{Scheme: v.Scheme, Registered: v.Registered, Proxy: v.Proxy}
+	if v.Token68 != nil {
+		c.Token68, c.HasToken68 = *v.Token68, true
+	}
+	if len(v.Params) == 0 || string(v.Params) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(v.Params))
+	if _, err := dec.Token(); err != nil { // {
+		return err
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var val string
+		if err := dec.Decode(&val); err != nil {
+			return err
+		}
+		name, _ := k.(string)
+		c.Params = append(c.Params, Param{Name: name, Value: val, Quoted: true})
+	}
+	return nil
+}
+
+// marshal is json.Marshal without HTML escaping, like the rest of the
+// document (render writes with SetEscapeHTML(false)).
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // orderedParams marshals as a JSON object that keeps the parameters' order.
@@ -158,8 +212,8 @@ func (ps orderedParams) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		k, _ := json.Marshal(p.Name)
-		v, _ := json.Marshal(p.Value)
+		k, _ := marshal(p.Name)
+		v, _ := marshal(p.Value)
 		b = append(append(append(b, k...), ':'), v...)
 	}
 	return append(b, '}'), nil
