@@ -35,8 +35,8 @@ var CredentialsAccepted = &why401.Check{
 		case s == 0, s == 401, s == 403, s == 407, s == 429, s >= 500:
 			return nil
 		}
-		p.Report(kindAccepted, fmt.Sprintf("%s %s answered %d to your credentials (%s).",
-			c.Request.Method, c.Request.URL, c.Status(), userScheme(p.Input.Creds)), c.Index)
+		p.Report(kindAccepted, fmt.Sprintf("%s %s answered %d to %s.",
+			c.Request.Method, c.Request.URL, c.Status(), whatSent(p.Input.Creds)), c.Index)
 		return nil
 	},
 }

@@ -39,9 +39,9 @@ var CredentialsRejected = &why401.Check{
 			return nil
 		}
 		cs, _ := challenges(e)
-		detail := fmt.Sprintf("%s %s answered 401 to the credentials (%s)", c.Request.Method, c.Request.URL, userScheme(p.Input.Creds))
+		detail := fmt.Sprintf("%s %s answered 401 to %s", c.Request.Method, c.Request.URL, whatSent(p.Input.Creds))
 		if len(cs) > 0 {
-			detail = fmt.Sprintf("the server answered 401 again to your credentials (%s)", describeAll(cs))
+			detail = fmt.Sprintf("%s refused %s", describeAll(cs), whatSent(p.Input.Creds))
 		}
 		p.Report(kindRejected, detail+".", c.Index)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,12 +89,30 @@ func describe(c why401.Challenge) string {
 	return c.Scheme
 }
 
+// describeAll names each distinct challenge once (a server offering Digest
+// with two algorithms shows one realm).
 func describeAll(cs []why401.Challenge) string {
-	parts := make([]string, len(cs))
-	for i, c := range cs {
-		parts[i] = describe(c)
+	var parts []string
+	for _, c := range cs {
+		if d := describe(c); !slices.Contains(parts, d) {
+			parts = append(parts, d)
+		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// whatSent names the user's credentials for a sentence: "alice's
+// password", "your bearer token".
+func whatSent(c why401.Credentials) string {
+	switch {
+	case !c.Authorization.IsZero():
+		return "your Authorization header (" + userScheme(c) + ")"
+	case !c.Bearer.IsZero():
+		return "your bearer token"
+	case c.HasUser:
+		return fmt.Sprintf("the password of %q", c.User)
+	}
+	return "your credentials"
 }
 
 // userScheme names the scheme the user's credentials were meant for.

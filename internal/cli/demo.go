@@ -52,7 +52,11 @@ produced exactly its expected findings and verdict.`,
 				if res.Err != nil {
 					fmt.Fprintf(io.Out, "       error: %v\n", res.Err)
 				} else {
-					fmt.Fprintf(io.Out, "       verdict: %s\n       findings: %s\n", res.Report.Verdict.Summary, strings.Join(res.Report.IDs(), " "))
+					ids := strings.Join(res.Report.IDs(), " ")
+					if ids == "" {
+						ids = "(none)"
+					}
+					fmt.Fprintf(io.Out, "       verdict: %s\n       findings: %s\n", res.Report.Verdict.Summary, ids)
 				}
 				if len(res.Missing) > 0 {
 					fmt.Fprintf(io.Out, "       missing: %s\n", strings.Join(res.Missing, " "))
