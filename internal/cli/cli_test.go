@@ -19,8 +19,19 @@ import (
 // code. tty says whether stdout pretends to be a terminal.
 func run(t *testing.T, tty bool, env map[string]string, args ...string) (string, string, int) {
 	t.Helper()
+	return runWith(t, "", tty, env, args...)
+}
+
+// runIn is run with standard input.
+func runIn(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	return runWith(t, stdin, false, nil, args...)
+}
+
+func runWith(t *testing.T, stdin string, tty bool, env map[string]string, args ...string) (string, string, int) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	io := &IO{In: strings.NewReader(""), Out: &out, Err: &errb, OutTTY: tty, Width: 100,
+	io := &IO{In: strings.NewReader(stdin), Out: &out, Err: &errb, OutTTY: tty, Width: 100,
 		Getenv: func(k string) string { return env[k] }, Now: time.Now}
 	code := Main(args, io)
 	return out.String(), errb.String(), code

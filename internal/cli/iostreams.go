@@ -16,6 +16,7 @@ type IO struct {
 	Out    io.Writer
 	Err    io.Writer
 	OutTTY bool
+	ErrTTY bool
 	Width  int
 	Getenv func(string) string
 	Now    func() time.Time
@@ -30,7 +31,8 @@ func System() *IO {
 			width = w
 		}
 	}
-	return &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, OutTTY: tty, Width: width, Getenv: os.Getenv, Now: time.Now}
+	return &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, OutTTY: tty, ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		Width: width, Getenv: os.Getenv, Now: time.Now}
 }
 
 // color reports whether output may be coloured: a TTY, no NO_COLOR

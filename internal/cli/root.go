@@ -109,6 +109,8 @@ plain http unless you pass --allow-http. No secret appears in any output.`,
 		newLabCmd(io),
 		newDemoCmd(io),
 		newVersionCmd(io),
+		newScanCmd(io),
+		newExporterCmd(io),
 	)
 	return root
 }
