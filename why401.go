@@ -412,6 +412,25 @@ type Input struct {
 	CORSOrigin  string
 	AllBackends bool
 	Resolvers   []string
+	// Cookies describe every cookie the user gave (-b strings and files,
+	// -H Cookie) without its value, for the cookie checks; the values
+	// are in Creds.Cookie, for the ones that are sent.
+	Cookies []CookieInfo
+}
+
+// CookieInfo is a cookie the user gave, without its value. Domain and Path
+// are empty for a cookie given as a string (-b 'a=1'), which goes to any
+// host and path, as curl sends it.
+type CookieInfo struct {
+	Name, Domain, Path         string
+	HostOnly, Secure, HTTPOnly bool
+	SameSite                   string    // "", "None", "Lax" or "Strict"
+	Expires                    time.Time // zero for a session cookie
+	Source                     string    // "-b", "cookies.txt:12", "-H Cookie"
+	// Sent reports whether the cookie is in the request's Cookie header:
+	// a cookie from a file goes only where it matches (domain, path,
+	// Secure, expiry), as curl and browsers send it.
+	Sent bool
 }
 
 // Target returns the redacted target of the input.
