@@ -55,6 +55,9 @@ func (s *Session) Answer(ctx context.Context, chain []why401.Exchange) ([]why401
 			return nil, nil // the one attempt went out with the first request
 		}
 	}
+	if s.isLocked() {
+		return nil, errLocked // a lockout page with a 401: answering would extend it
+	}
 	end, method := s.endOf(chain)
 	if originOf(end) != originOf(s.first) {
 		return nil, why401.ErrCrossOrigin
@@ -250,8 +253,22 @@ func (s *Session) allowUser(pr why401.Probe, sameOrigin bool, target *url.URL) e
 	case target.Scheme == "http" && !s.opts.AllowHTTP:
 		return why401.ErrPlainHTTP
 	case pr.Addr != "" && s.in.AllBackends:
+		// One login attempt per address, as the flag's help promises:
+		// a second probe of the same address would be a second failure
+		// on a node that may count them.
+		if s.addrUsed[pr.Addr] {
+			return why401.ErrBudget
+		}
+		if s.addrUsed == nil {
+			s.addrUsed = map[string]bool{}
+		}
+		s.addrUsed[pr.Addr] = true
 		return nil
-	case pr.ExtraUse != "" && s.userUses <= 1:
+	case pr.ExtraUse != "":
+		// Once more, and only after the one attempt went out (DESIGN.md §5).
+		if s.userUses != 1 {
+			return why401.ErrBudget
+		}
 		s.userUses++
 		return nil
 	case s.userUses == 0:

@@ -88,6 +88,9 @@ type Session struct {
 	staleUsed bool
 	wrongUsed bool
 	addrTr    map[string]*http.Transport
+	// addrUsed holds the addresses that had the user's credentials with
+	// --all-backends: one login attempt per address.
+	addrUsed map[string]bool
 	// lastHeader is the response header the user's request ended on.
 	lastHeader http.Header
 	// locked is set when a lockout or rate limit was seen: no further
@@ -348,7 +351,10 @@ func (s *Session) follow(ctx context.Context, addr string, req hopRequest, follo
 	goDropped := false
 	for hop := 0; ; hop++ {
 		ex, resp, err := s.send(ctx, addr, req)
-		if hop > 0 {
+		s.noteLockout(ex) // the user's request, the answer and every probe
+		if hop > 0 && req.purpose == why401.PurposeInitial {
+			// Hops of the user's own request; a probe's hops keep the
+			// probe's purpose, so that they are never taken for the chain.
 			ex.Purpose = why401.PurposeRedirect
 		}
 		if err != nil {
@@ -560,6 +566,11 @@ func (s *Session) describe(err error) string {
 		msg = fmt.Sprintf("the response headers exceed the %d KiB limit", s.opts.MaxHeaderBytes>>10)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		msg = "connection refused: nothing listens at that address and port"
+	case errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH):
+		msg = "network unreachable: this machine has no route to the address"
+		if strings.Contains(err.Error(), "[") {
+			msg += " (an IPv6 address: does this machine have IPv6? try the host's IPv4 address with --resolve)"
+		}
 	}
 	return s.clean(errors.New(msg))
 }
