@@ -15,10 +15,11 @@ var kindCacheable401 = &why401.Kind{
 	Explain: "The 401 says a cache may keep it (Cache-Control public, s-maxage or max-age without private or " +
 		"no-store, or an Expires in the future). A CDN or proxy can then serve the refusal to visitors who " +
 		"have since logged in, or whose credentials are right, until it expires.",
-	Fix: []string{
-		"Site owner: send `Cache-Control: no-store` on 401 responses (or at least `private`).",
-		"Site owner: if a CDN sits in front, exclude error responses from caching.",
-	},
+	Fix: append([]string{
+		noStoreOn401,
+		cdnNoErrorCaching,
+		"Site owner: if a cache already holds the 401, purge it as well (see cache.cached-401).",
+	}, reloadPastCache...),
 	Refs: []string{"RFC 9111 §3", "RFC 9111 §5.2.2"},
 }
 

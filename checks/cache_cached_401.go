@@ -21,14 +21,13 @@ var kindCached401 = &why401.Kind{
 		"CF-Cache-Status), and the same request with a unique query string, which the cache has never seen, " +
 		"gets another answer. CloudFront caches error responses for 10 s by default; other CDNs cache a 401 " +
 		"that says it may be cached.",
-	Fix: []string{
-		"Site owner: purge the URL from the CDN or proxy cache.",
-		"Site owner: send `Cache-Control: no-store` (or `private`) on every 401, and make the CDN not cache " +
-			"error responses (CloudFront: error caching minimum TTL 0).",
-		"Visitor: until the owner fixes it, add a harmless query string (`?x=1`) or clear the browser cache " +
-			"for this site (Chrome/Edge: Settings → Privacy → Clear browsing data → Cached images and files; " +
-			"Firefox: Settings → Privacy → Cookies and Site Data → Manage Data; Safari: Develop → Empty Caches).",
-	},
+	Fix: append([]string{
+		purgeCDN,
+		noStoreOn401,
+		cdnNoErrorCaching,
+		"Visitor: until the owner purges it, add a harmless query string to the URL (`?x=1`): the cache has " +
+			"not stored that URL, so the request reaches the server.",
+	}, reloadPastCache...),
 	Refs: []string{"RFC 9111 §3", "RFC 9111 §5.1", "RFC 9110 §15.5.2"},
 }
 

@@ -16,11 +16,15 @@ var kindVaryMissing = &why401.Kind{
 		"does not vary on what authenticated it (no `Vary: Authorization` / `Vary: Cookie`, no `private`). A " +
 		"CDN can then hand one user's page to another, or a logged-out copy to a logged-in user. Note that " +
 		"Cloudflare ignores most Vary values: use `private` or `no-store` there.",
-	Fix: []string{
-		"Site owner: mark per-user responses `Cache-Control: private` (or `no-store`).",
-		"Site owner: if they must be cached, add `Vary: Authorization` or `Vary: Cookie` and check that the " +
-			"CDN honours it.",
-	},
+	Fix: append([]string{
+		"Site owner: mark per-user responses `Cache-Control: private` (or `no-store`). nginx: `add_header " +
+			"Cache-Control \"private\" always;` in the authenticated location; Apache: `Header always set " +
+			"Cache-Control \"private\"`; an application: set it on every response that depends on the login.",
+		"Site owner: if such responses must be kept by a shared cache, add `Vary: Authorization` (or `Vary: " +
+			"Cookie`) and check that the CDN honours it: Cloudflare ignores Vary except Accept-Encoding, so there " +
+			"use `private`/`no-store` or a Cache Rule that bypasses the cache when the session cookie is present.",
+		purgeCDN,
+	}, reloadPastCache...),
 	Refs: []string{"RFC 9111 §3.5", "RFC 9111 §4.1", "RFC 9110 §12.5.5"},
 }
 

@@ -21,6 +21,8 @@ import (
 // credentials) to explanations. It returns a new slice each call.
 func All() []*why401.Check {
 	return []*why401.Check{
+		SecurityBlocked,
+		SecurityUserAgent,
 		RedirectLoop,
 		RedirectCredentialsDropped,
 		StatusProxyAuth,
@@ -34,6 +36,12 @@ func All() []*why401.Check {
 		ClockSkew,
 		BearerError,
 		DigestStaleNonce,
+		CookieCleared,
+		CookieExpired,
+		CookieStale,
+		CookieNotSent,
+		DNSBackends,
+		AuthorizationStripped,
 		CredentialsRejected,
 		CredentialsNoneSent,
 		ChallengeMissing,
@@ -49,6 +57,8 @@ func All() []*why401.Check {
 		URLUserinfo,
 		NegotiateIntranet,
 		CredentialsAccepted,
+		WordPressRESTError,
+		WordPressDetected,
 		ChallengeScheme,
 	}
 }

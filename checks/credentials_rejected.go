@@ -32,6 +32,9 @@ var CredentialsRejected = &why401.Check{
 	Doc:   "report credentials that were sent and refused\n\nA 401 to a request that carried the user's credentials.",
 	Kinds: []*why401.Kind{kindRejected},
 	Run: func(p *why401.Pass) error {
+		if p.Has("header.authorization-stripped") {
+			return nil // the credentials never reached the application: not a rejection
+		}
 		chain := p.Chain()
 		e := final(chain)
 		c := credentialed(chain)

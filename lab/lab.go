@@ -47,8 +47,17 @@ type Request struct {
 	Host string
 	// Query is appended to the path.
 	Query string
+	// Resolve pins the URL's host to this address (--resolve); Resolvers
+	// name lab resolvers passed as --resolver; AllBackends is
+	// --all-backends (dns_lab.go).
+	Resolve     string
+	Resolvers   []string
+	AllBackends bool
 	// CORSOrigin is --cors-origin.
 	CORSOrigin string
+	// CookieFile is the content of a Netscape cookies.txt passed with
+	// -b FILE: only its cookies that match the URL are sent.
+	CookieFile string
 }
 
 // Scenario is one reproduced cause.
@@ -78,6 +87,8 @@ type Scenario struct {
 type Env struct {
 	HTTP  string // base URL of the plain-http listener, e.g. http://127.0.0.1:8402
 	HTTPS string // base URL of the https listener
+	// DNS is the lab's resolvers and backends (dns_lab.go).
+	DNS *DNSLab
 
 	mu         sync.Mutex
 	violations []string
@@ -236,6 +247,10 @@ func Start(opts Options) (*Server, error) {
 				opts.Log.Printf("lab: %v", err)
 			}
 		}()
+	}
+	if err := s.startDNSLab(h, cert, opts); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }

@@ -13,7 +13,11 @@ func Scenarios() []*Scenario {
 	now := time.Now()
 	var s []*Scenario
 	s = append(s, coreScenarios(now)...)
+	s = append(s, wordpressScenarios(now)...)
+	s = append(s, securityScenarios(now)...)
 	s = append(s, httpScenarios(now)...)
+	s = append(s, dnsScenarios(now)...)
+	s = append(s, cookieScenarios(now)...)
 	return s
 }
 

@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	why401 "github.com/why401/why401"
 	"github.com/why401/why401/checks"
+	"github.com/why401/why401/cookies"
 	"github.com/why401/why401/internal/redact"
 	"github.com/why401/why401/lab"
 	"github.com/why401/why401/probe"
@@ -38,12 +40,25 @@ func Input(srv *lab.Server, sc *lab.Scenario) (*why401.Input, probe.Options) {
 	in.Creds.Basic = r.Basic
 	in.CORSOrigin = r.CORSOrigin
 	in.Creds.Bearer = redact.New(r.Bearer)
-	in.Creds.Cookie = redact.New(r.Cookie)
-	return in, probe.Options{Insecure: true, AllowHTTP: r.AllowHTTP, MaxTime: 10 * time.Second, UserAgent: "why401-lab"}
+	// -b 'a=1' and -b FILE, read as the CLI reads them (a malformed pair or
+	// line is a bug in the scenario; the rest is still used).
+	given, _ := cookies.ParseCookieHeader(r.Cookie)
+	if r.CookieFile != "" {
+		cs, _ := cookies.ParseNetscape(strings.NewReader(r.CookieFile), in.Now)
+		given = append(given, cs...)
+	}
+	checks.ApplyCookies(in, given)
+	in.AllBackends = r.AllBackends
+	resolve, resolvers := srv.Env.Resolution(sc)
+	in.Resolvers = resolvers
+	return in, probe.Options{Insecure: true, AllowHTTP: r.AllowHTTP, MaxTime: 10 * time.Second, UserAgent: "why401-lab",
+		Resolve: resolve}
 }
 
-// Diagnose runs the whole pipeline on one scenario.
+// Diagnose runs the whole pipeline on one scenario. The lab's resolver
+// stands in for the system resolver, so no lookup leaves loopback.
 func Diagnose(ctx context.Context, srv *lab.Server, sc *lab.Scenario) (*why401.Report, error) {
+	ctx = srv.Env.WithDNS(ctx)
 	in, opts := Input(srv, sc)
 	s, err := probe.New(in, opts)
 	if err != nil {
