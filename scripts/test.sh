@@ -23,18 +23,27 @@ fi
 
 step "install the real servers from Debian's packages"
 testenv/install.sh
+step "install WordPress from Debian's packages"
+testenv/wordpress/install.sh
+step "install Chromium from Debian's packages (browser tests of why401 serve)"
+testenv/chromium/install.sh
 
 run=$(mktemp -d /tmp/why401-test.XXXXXX)
 export WHY401_TESTENV_DIR="$run/servers"
+export WHY401_WP_ENV="$run/wordpress/wordpress.env"
 cleanup() {
   step "stop the real servers"
   testenv/down.sh || true
+  testenv/wordpress/down.sh "$run/wordpress" || true
   rm -rf "$run"
 }
 trap cleanup EXIT
 
 step "start the real servers on loopback"
 testenv/up.sh
+step "start WordPress on loopback (Apache + PHP-FPM + MariaDB)"
+mkdir -p "$run/wordpress"
+testenv/wordpress/up.sh "$run/wordpress"
 
-step "go test ./... with the real servers (WHY401_REAL=1)"
-WHY401_REAL=1 go test ./...
+step "go test ./... with the real servers and Chromium (WHY401_REAL=1 WHY401_BROWSER=1)"
+WHY401_REAL=1 WHY401_BROWSER=1 go test ./...
