@@ -29,6 +29,7 @@ step "install Chromium from Debian's packages (browser tests of why401 serve)"
 testenv/chromium/install.sh
 
 run=$(mktemp -d /tmp/why401-test.XXXXXX)
+chmod 755 "$run" # the servers run as www-data/nobody and must reach their run dirs
 export WHY401_TESTENV_DIR="$run/servers"
 export WHY401_WP_ENV="$run/wordpress/wordpress.env"
 cleanup() {
