@@ -57,7 +57,10 @@ var URLVariant = &why401.Check{
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ex, err := p.Probe(why401.Probe{URL: v.url, Method: http.MethodGet, Cookies: true})
+				// No redirects: a variant that redirects is the server
+				// canonicalising the URL, which tells nothing, and
+				// following it would cost another round trip.
+				ex, err := p.Probe(why401.Probe{URL: v.url, Method: http.MethodGet, Cookies: true, NoRedirects: true})
 				results[i] = got{name: v.name, url: v.url, ex: final(ex), err: err}
 			}()
 		}
