@@ -464,29 +464,40 @@ func (s *Session) send(ctx context.Context, addr string, hr hopRequest) (why401.
 	}
 	ex.Request = why401.Request{Method: hr.method, URL: redact.URLValue(hr.url), Header: rec, BodySize: int64(len(hr.body))}
 
-	t := &why401.Timing{}
-	var t0, dnsStart, connStart, tlsStart time.Time
-	var remote string
+	// The trace callbacks may run after Do returns (a dial that lost the
+	// race still reports ConnectDone), so they write under a lock and the
+	// exchange keeps a copy taken when Do returned.
+	var (
+		mu                                sync.Mutex
+		t                                 why401.Timing
+		t0, dnsStart, connStart, tlsStart time.Time
+		remote                            string
+	)
+	locked := func(f func()) { mu.Lock(); defer mu.Unlock(); f() }
 	trace := &httptrace.ClientTrace{
-		DNSStart:          func(httptrace.DNSStartInfo) { dnsStart = time.Now() },
-		DNSDone:           func(httptrace.DNSDoneInfo) { t.DNS = ms(time.Since(dnsStart)) },
-		ConnectStart:      func(string, string) { connStart = time.Now() },
-		ConnectDone:       func(string, string, error) { t.Connect = ms(time.Since(connStart)) },
-		TLSHandshakeStart: func() { tlsStart = time.Now() },
-		TLSHandshakeDone:  func(tls.ConnectionState, error) { t.TLS = ms(time.Since(tlsStart)) },
+		DNSStart:          func(httptrace.DNSStartInfo) { locked(func() { dnsStart = time.Now() }) },
+		DNSDone:           func(httptrace.DNSDoneInfo) { locked(func() { t.DNS = ms(time.Since(dnsStart)) }) },
+		ConnectStart:      func(string, string) { locked(func() { connStart = time.Now() }) },
+		ConnectDone:       func(string, string, error) { locked(func() { t.Connect = ms(time.Since(connStart)) }) },
+		TLSHandshakeStart: func() { locked(func() { tlsStart = time.Now() }) },
+		TLSHandshakeDone:  func(tls.ConnectionState, error) { locked(func() { t.TLS = ms(time.Since(tlsStart)) }) },
 		GotConn: func(ci httptrace.GotConnInfo) {
-			t.Reused = ci.Reused
-			if ci.Conn != nil {
-				remote = ci.Conn.RemoteAddr().String()
-			}
+			locked(func() {
+				t.Reused = ci.Reused
+				if ci.Conn != nil {
+					remote = ci.Conn.RemoteAddr().String()
+				}
+			})
 		},
-		GotFirstResponseByte: func() { t.TTFB = ms(time.Since(t0)) },
+		GotFirstResponseByte: func() { locked(func() { t.TTFB = ms(time.Since(t0)) }) },
 	}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
-	t0 = time.Now()
+	locked(func() { t0 = time.Now() })
 	resp, err := s.clientFor(addr).Do(req)
-	ex.RemoteAddr = remote
-	ex.Timing = t
+	locked(func() {
+		timing := t
+		ex.RemoteAddr, ex.Timing = remote, &timing
+	})
 	if err != nil {
 		ex.ElapsedMS = ms(time.Since(t0))
 		ex.Error = s.describe(err)
