@@ -278,6 +278,20 @@ func (d *diagnosis) chainLocked() []Exchange {
 	return out
 }
 
+// chainPurpose reports whether an exchange the session handed over is part
+// of the user's request. A HAR session also hands over earlier entries to
+// the same origin as context (Purpose "har-context": the login that set the
+// cookie, the last request that worked); they belong in the report and in
+// Pass.All, but not in the chain, or a check would take an earlier request's
+// credentials, challenge or first URL for the user's.
+func chainPurpose(purpose string) bool {
+	switch purpose {
+	case "", PurposeInitial, PurposeRedirect, PurposeAnswer, PurposeStaleRetry, PurposeHAR:
+		return true
+	}
+	return false
+}
+
 // record appends exchanges under the given group and returns them with
 // their indices set.
 func (d *diagnosis) record(ex []Exchange, group int) []Exchange {
@@ -288,7 +302,7 @@ func (d *diagnosis) record(ex []Exchange, group int) []Exchange {
 		e.Index = len(d.exchanges)
 		d.exchanges = append(d.exchanges, e)
 		d.group = append(d.group, group)
-		if group < 0 {
+		if group < 0 && chainPurpose(e.Purpose) {
 			d.chain = append(d.chain, e.Index)
 		}
 		out[i] = e

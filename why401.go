@@ -441,3 +441,15 @@ func (in *Input) Target() Target {
 	}
 	return Target{URL: redact.URL(in.URL), Method: m}
 }
+
+// String describes the input by its method and redacted URL: Input.URL
+// may hold user:pass@ or a token, so a log line or an error that prints an
+// Input must never show it raw.
+func (in Input) String() string {
+	t := in.Target()
+	return t.Method + " " + t.URL
+}
+
+// Format implements fmt.Formatter: every verb (%v, %+v, %#v, %s …) prints
+// String, for an Input and a *Input alike.
+func (in Input) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(in.String())) }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -82,5 +83,25 @@ func TestRunRanksTurnsPanicsAndOfflineIntoFindings(t *testing.T) {
 		if !strings.Contains(r.Findings[3].Detail, "recorded file") || !strings.Contains(r.Findings[4].Detail, "panicked: boom") {
 			t.Fatalf("details: %q / %q", r.Findings[3].Detail, r.Findings[4].Detail)
 		}
+	}
+}
+
+func TestInputPrintsItsTargetRedacted(t *testing.T) {
+	const sentinel = "S3NTINEL"
+	in := &why401.Input{Method: "POST", URL: "https://alice:" + sentinel + "@x.example/p?token=" + sentinel + "&q=1"}
+	want := "POST https://<redacted>:<redacted>@x.example/p?token=<redacted>&q=1"
+	for _, got := range []string{
+		fmt.Sprint(in), fmt.Sprint(*in), fmt.Sprintf("%v|%+v|%#v|%s|%q", in, *in, in, *in, in),
+		fmt.Sprintf("%+v", struct{ In *why401.Input }{in}), fmt.Sprintf("%+v", []why401.Input{*in}),
+	} {
+		if strings.Contains(got, sentinel) {
+			t.Errorf("leak: %q", got)
+		}
+		if !strings.Contains(got, want) {
+			t.Errorf("got %q, want it to contain %q", got, want)
+		}
+	}
+	if got := (why401.Input{URL: "https://x.example/"}).String(); got != "GET https://x.example/" {
+		t.Errorf("String() = %q", got)
 	}
 }

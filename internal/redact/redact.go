@@ -91,8 +91,19 @@ func HeaderValue(name, value string) string {
 		return SetCookie(value)
 	case sensitiveHeaders[c]:
 		return Authorization(value)
+	case urlHeaders[c]:
+		return URL(value)
 	}
 	return value
+}
+
+// urlHeaders carry a URL, which may hold user:pass@, a ?session= or a JWT
+// (an OAuth redirect's Location with #access_token=, a Referer with the
+// reset link the user came from): they are shown through URL.
+var urlHeaders = map[string]bool{
+	"Location":         true,
+	"Content-Location": true,
+	"Referer":          true,
 }
 
 // Header returns a copy of h with every secret value redacted.
@@ -169,8 +180,21 @@ func CookieHeader(v string) string {
 
 // SetCookie redacts the value of a Set-Cookie header and keeps its name and
 // attributes (RFC 6265 §4.1.1), which are the evidence for cookie findings.
-// An empty value stays empty: a deletion reveals nothing.
+// An empty value stays empty: a deletion reveals nothing. Chrome's HAR
+// export joins several Set-Cookie fields into one value with newlines; each
+// line is redacted on its own.
 func SetCookie(v string) string {
+	if strings.ContainsAny(v, "\n\r") {
+		lines := strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' })
+		for i, l := range lines {
+			lines[i] = setCookie(l)
+		}
+		return strings.Join(lines, "\n")
+	}
+	return setCookie(v)
+}
+
+func setCookie(v string) string {
 	pair, attrs, hasAttrs := strings.Cut(v, ";")
 	name, val, ok := strings.Cut(pair, "=")
 	if !ok {
@@ -192,23 +216,50 @@ var tokenLikeParams = []string{
 	"token", "access_token", "id_token", "refresh_token", "auth", "key", "api_key", "apikey",
 	"password", "passwd", "pwd", "secret", "client_secret", "code", "session", "sessionid", "sid",
 	"signature", "sig", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "jwt", "assertion",
-	"_wpnonce", "nonce", "ticket",
+	"_wpnonce", "nonce", "ticket", "jsessionid", "phpsessid", "aspsessionid",
 }
 
 // IsTokenLikeParam reports whether a query or form parameter name usually
 // carries a credential.
+//
+// It matches a name that is one of them, or ends with "_" or "-" and one of
+// them, without regard to ASCII case, and allocates nothing: a HAR reader
+// asks it for every parameter of every URL.
 func IsTokenLikeParam(name string) bool {
-	n := strings.ToLower(name)
 	for _, t := range tokenLikeParams {
-		if n == t || strings.HasSuffix(n, "_"+t) || strings.HasSuffix(n, "-"+t) {
+		if len(name) < len(t) || !equalFoldASCII(name[len(name)-len(t):], t) {
+			continue
+		}
+		if len(name) == len(t) {
+			return true
+		}
+		if c := name[len(name)-len(t)-1]; c == '_' || c == '-' {
 			return true
 		}
 	}
 	return false
 }
 
-// URL returns raw with userinfo and token-like query values redacted. A URL
-// that does not parse is redacted whole: it may hold anything.
+// equalFoldASCII reports whether s equals the lower-case ASCII word t
+// without regard to ASCII case.
+func equalFoldASCII(s, t string) bool {
+	for i := 0; i < len(t); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != t[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// URL returns raw with userinfo, token-like parameter values (in the query,
+// the fragment, or a path's ";name=value" parameters such as
+// ;jsessionid=) and anything shaped like a JWT (anywhere: a path segment, a
+// fragment) redacted. A URL that does not parse is redacted whole: it may
+// hold anything.
 func URL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -232,25 +283,117 @@ func URLValue(u *url.URL) string {
 	if c.RawQuery != "" {
 		c.RawQuery = Query(c.RawQuery)
 	}
+	frag, hasFrag := c.EscapedFragment(), c.Fragment != "" || c.RawFragment != ""
+	c.Fragment, c.RawFragment = "", ""
 	s := c.String()
+	// The path's own parameters (";jsessionid=…", RFC 3986 §3.3) sit
+	// before the query; an opaque URL has no path to speak of.
+	if c.Opaque == "" {
+		head, query, hasQuery := strings.Cut(s, "?")
+		start := 0
+		if i := strings.Index(head, "://"); i >= 0 {
+			start = i + 3
+			if j := strings.IndexByte(head[start:], '/'); j >= 0 {
+				start += j
+			} else {
+				start = len(head)
+			}
+		}
+		head = head[:start] + pathParams(head[start:])
+		s = head
+		if hasQuery {
+			s += "?" + query
+		}
+	}
+	if hasFrag {
+		// A fragment is never sent, but an OAuth implicit flow puts the
+		// token there (#access_token=…&id_token=…).
+		s += "#" + Query(frag)
+	}
+	s = JWTs(s)
 	// url.String escapes the placeholder's angle brackets; show them plainly.
 	return strings.ReplaceAll(s, "%3Credacted%3E", Placeholder)
 }
 
-// Query redacts token-like values, and anything that looks like a JWT, in a
-// raw query string, keeping parameter order and names.
-func Query(raw string) string {
-	parts := strings.Split(raw, "&")
-	for i, p := range parts {
-		name, val, ok := strings.Cut(p, "=")
-		if !ok || val == "" {
-			continue
-		}
-		if IsTokenLikeParam(name) || LooksLikeJWT(val) {
-			parts[i] = name + "=" + Placeholder
-		}
+// pathParams redacts the values of token-like ";name=value" parameters of
+// a path's segments: "/app;jsessionid=ABC/x" → "/app;jsessionid=<redacted>/x".
+func pathParams(p string) string {
+	if strings.IndexByte(p, ';') < 0 {
+		return p
 	}
-	return strings.Join(parts, "&")
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		parts := strings.Split(seg, ";")
+		for j := 1; j < len(parts); j++ {
+			name, val, ok := strings.Cut(parts[j], "=")
+			if ok && val != "" && (IsTokenLikeParam(name) || LooksLikeJWT(val)) {
+				parts[j] = name + "=" + Placeholder
+			}
+		}
+		segs[i] = strings.Join(parts, ";")
+	}
+	return strings.Join(segs, "/")
+}
+
+// Query redacts token-like values, and anything that looks like a JWT, in a
+// raw query string (or a fragment written like one), keeping parameter
+// order, names and separators. Both '&' and ';' separate parameters, as
+// HTML 4 and many servers read them ("a=1;sid=…").
+func Query(raw string) string {
+	var b strings.Builder
+	b.Grow(len(raw))
+	for len(raw) > 0 {
+		i := strings.IndexAny(raw, "&;")
+		p, sep := raw, ""
+		if i >= 0 {
+			p, sep, raw = raw[:i], raw[i:i+1], raw[i+1:]
+		} else {
+			raw = ""
+		}
+		if name, val, ok := strings.Cut(p, "="); ok && val != "" && (IsTokenLikeParam(name) || LooksLikeJWT(val)) {
+			p = name + "=" + Placeholder
+		}
+		b.WriteString(p)
+		b.WriteString(sep)
+	}
+	return b.String()
+}
+
+// JWTs replaces every run of characters shaped like a JWS compact
+// serialization (LooksLikeJWT: "eyJ…" and two dots) found anywhere in s,
+// such as a path segment or a fragment, with Placeholder.
+func JWTs(s string) string {
+	i := strings.Index(s, "eyJ")
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i >= 0 {
+		// The run of base64url characters and dots that starts at i, when
+		// i starts a word (a JWT is not the tail of a longer token).
+		end := i
+		for end < len(s) && isJWTByte(s[end]) {
+			end++
+		}
+		for end > i && s[end-1] == '.' && strings.Count(s[i:end], ".") > 2 {
+			end-- // a full stop after the token
+		}
+		if (i == 0 || !isJWTByte(s[i-1])) && LooksLikeJWT(s[i:end]) {
+			b.WriteString(s[:i])
+			b.WriteString(Placeholder)
+			s = s[end:]
+		} else {
+			b.WriteString(s[:i+3])
+			s = s[i+3:]
+		}
+		i = strings.Index(s, "eyJ")
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func isJWTByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
 }
 
 // LooksLikeJWT reports whether s has the shape of a JWS compact
