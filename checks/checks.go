@@ -40,6 +40,7 @@ func All() []*why401.Check {
 		CookieExpired,
 		CookieStale,
 		CookieNotSent,
+		CookieHistory,
 		DNSBackends,
 		AuthorizationStripped,
 		CredentialsRejected,

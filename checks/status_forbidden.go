@@ -55,6 +55,9 @@ var StatusForbidden = &why401.Check{
 			return nil
 		}
 		detail := "The server answered 403 without credentials."
+		if e.CredentialsUnknown {
+			detail = "The server answered 403; the HAR cannot tell whether the request carried credentials."
+		}
 		if c := credentialed(chain); c != nil {
 			detail = fmt.Sprintf("The server answered 403 to your credentials (%s): they may be right, but this account is not allowed here.", userScheme(p.Input.Creds))
 		}

@@ -48,6 +48,8 @@ type SetCookie struct {
 	URL   string    // the request URL, raw: never print it
 	Time  time.Time // when the response ended (startedDateTime + time)
 	Value string    // the raw Set-Cookie value: a secret
+
+	site string // siteOf(URL), computed once: caseFor compares it for every case
 }
 
 // String shows the field with its value redacted.
@@ -186,8 +188,12 @@ func (g *grouper) add(e *Entry) {
 	if !at.IsZero() && e.TimeMS > 0 {
 		at = at.Add(time.Duration(e.TimeMS * float64(time.Millisecond)))
 	}
-	for _, v := range e.SetCookies() {
-		g.cookies = append(g.cookies, SetCookie{Entry: e.Index, URL: e.URL, Time: at, Value: v})
+	site := ""
+	for i, v := range e.SetCookies() {
+		if i == 0 {
+			site = siteOf(e.URL)
+		}
+		g.cookies = append(g.cookies, SetCookie{Entry: e.Index, URL: e.URL, Time: at, Value: v, site: site})
 		g.cookieBytes += len(v) + len(e.URL) + 64
 	}
 	for len(g.cookies) > maxSetCookies || g.cookieBytes > maxSetCookieBytes && len(g.cookies) > 1 {
@@ -245,7 +251,7 @@ func (g *grouper) caseFor(t *Entry) Case {
 	}
 	site := siteOf(t.URL)
 	for _, sc := range g.cookies {
-		if site != "" && siteOf(sc.URL) == site {
+		if site != "" && sc.site == site {
 			c.SetCookies = append(c.SetCookies, sc)
 		}
 	}

@@ -645,9 +645,13 @@ func (r *Reader) response(e *Entry) (status int) {
 		case "status":
 			// A number, as HAR 1.2 says; some tools write it as a
 			// string of digits, which is read too.
+			// Playwright writes -1 for a request that got no response
+			// (a CORS failure, an aborted load): no response, status 0.
 			status = fieldWrongType
 			if f, ok := r.float(); ok && f >= 0 && f < 1000 && f == float64(int(f)) {
 				e.Status, status = int(f), fieldOK
+			} else if ok && f == -1 {
+				e.Status, status = 0, fieldOK
 			}
 		case "statusText":
 			e.StatusText = r.text(e, 256)
@@ -667,7 +671,7 @@ func (r *Reader) response(e *Entry) (status int) {
 			e.RespBodySize = r.int64()
 		case "_transferSize":
 			e.TransferSize = r.int64()
-		case "_error":
+		case "_error", "_failureText": // Chrome's, Playwright's
 			e.Error = r.text(e, 256)
 		default:
 			s.skip()

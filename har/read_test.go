@@ -427,7 +427,11 @@ func TestHundredMegabyteStringsCostNoMemory(t *testing.T) {
 		t.Errorf("URL %d bytes, Truncated %v, Body %d bytes, BodyCut %v", len(e.URL), e.Truncated, len(e.Body), e.BodyCut)
 	}
 	t.Logf("peak heap growth %.1f MiB", float64(grew)/(1<<20))
-	if grew > 16<<20 {
+	// Flat means independent of the file's size: 0.5–4 MiB here on an idle
+	// machine. The margin is for a starved GC pacer on a loaded CI machine
+	// (16 MiB was exceeded once there); a reader that held the file would
+	// grow by gigabytes.
+	if grew > 48<<20 {
 		t.Errorf("the heap grew by %d MiB reading 300 MB of strings", grew>>20)
 	}
 
@@ -486,7 +490,11 @@ func TestTwoGigabyteFileInFlatMemory(t *testing.T) {
 		t.Errorf("%d entries; want %d", n, want)
 	}
 	t.Logf("peak heap growth %.1f MiB", float64(grew)/(1<<20))
-	if grew > 16<<20 {
+	// Flat means independent of the file's size: 0.5–4 MiB here on an idle
+	// machine. The margin is for a starved GC pacer on a loaded CI machine
+	// (16 MiB was exceeded once there); a reader that held the file would
+	// grow by gigabytes.
+	if grew > 48<<20 {
 		t.Errorf("the heap grew by %d MiB reading 2 GiB", grew>>20)
 	}
 }
@@ -549,5 +557,23 @@ func TestExchangeConcurrently(t *testing.T) {
 	}
 	for range 4 {
 		assertNoSecret(t, "concurrent", <-done)
+	}
+}
+
+// TestReadPlaywrightFailedRequest: Playwright records a request that got no
+// response (here a cross-origin redirect refused by CORS) with status -1
+// and _failureText; it is an entry without a response, not a bad file.
+func TestReadPlaywrightFailedRequest(t *testing.T) {
+	const doc = `{"log":{"version":"1.2","creator":{"name":"Playwright","version":"1.65"},"entries":[
+	{"startedDateTime":"2026-11-27T16:13:49.000Z","time":3,
+	 "request":{"method":"GET","url":"https://localhost:8403/moved/reports/","httpVersion":"HTTP/1.1","headers":[],"cookies":[],"queryString":[],"headersSize":-1,"bodySize":-1},
+	 "response":{"status":-1,"statusText":"","httpVersion":"HTTP/1.1","headers":[],"cookies":[],"content":{"size":-1,"mimeType":"x-unknown"},"redirectURL":"","headersSize":-1,"bodySize":-1,"_transferSize":-1,"_failureText":"net::ERR_FAILED"},
+	 "cache":{},"timings":{"send":-1,"wait":-1,"receive":-1}}]}}`
+	es, sum := readBytes(t, []byte(doc))
+	if len(es) != 1 || es[0].Status != 0 || es[0].Error != "net::ERR_FAILED" || sum.StatusCounts[0] != 1 {
+		t.Fatalf("entries %d, status %d, error %q, counts %v; want 1 entry without a response, net::ERR_FAILED", len(es), es[0].Status, es[0].Error, sum.StatusCounts)
+	}
+	if x := es[0].Exchange(); x.Response != nil || x.Error != "net::ERR_FAILED" {
+		t.Errorf("Exchange() = response %v, error %q; want none, net::ERR_FAILED", x.Response, x.Error)
 	}
 }

@@ -327,13 +327,21 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
+	return diagnoseLive(ctx, o.io, in, opts, &o.output)
+}
+
+// diagnoseLive sends the request of in (probe.New with opts), runs every
+// check, renders the report as out says and returns the exit code as an
+// error: nil, silentExit(ExitProblem), or unreachable. `why401 URL` and
+// `why401 curl` share it.
+func diagnoseLive(ctx context.Context, ios *IO, in *why401.Input, opts probe.Options, out *output) error {
 	s, err := probe.New(in, opts)
 	if err != nil {
 		return usageError("%s", strings.TrimPrefix(err.Error(), "probe: "))
 	}
 	defer s.Close()
 	r, runErr := checks.Diagnose(ctx, in, s, false)
-	if err := o.output.emit(o.io, r); err != nil {
+	if err := out.emit(ios, r); err != nil {
 		return err
 	}
 	if runErr != nil {

@@ -112,6 +112,8 @@ plain http unless you pass --allow-http. No secret appears in any output.`,
 		newVersionCmd(io),
 		newScanCmd(io),
 		newExporterCmd(io),
+		newCurlCmd(io),
+		newHARCmd(io),
 	)
 	return root
 }

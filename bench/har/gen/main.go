@@ -20,6 +20,7 @@ func main() {
 	out := flag.String("o", "-", "output file (- for standard output)")
 	seed := flag.Uint64("seed", 1, "seed")
 	sanitized := flag.Bool("sanitized", false, "write what Chrome exports by default (no cookies, no Authorization)")
+	rate401 := flag.Float64("rate401", 0, "share of entries answered 401 (0 means the generator's default, 0.01)")
 	flag.Parse()
 	var w io.Writer = os.Stdout
 	if *out != "-" {
@@ -31,7 +32,7 @@ func main() {
 		defer f.Close()
 		w = f
 	}
-	st, err := hartest.Generate(w, hartest.Options{Size: *mb << 20, Seed: *seed, Sanitized: *sanitized})
+	st, err := hartest.Generate(w, hartest.Options{Size: *mb << 20, Seed: *seed, Sanitized: *sanitized, Rate401: *rate401})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
