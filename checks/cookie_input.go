@@ -47,9 +47,9 @@ func ApplyCookies(in *why401.Input, given []cookies.Cookie) {
 		}
 		in.Cookies = append(in.Cookies, CookieInfo(c, sent))
 	}
-	h := joinCookieHeaders(cookies.Header(plain), cookies.Header(fromFiles))
+	h := JoinCookieHeaders(cookies.Header(plain), cookies.Header(fromFiles))
 	if h != "" {
-		in.Creds.Cookie = redact.New(joinCookieHeaders(in.Creds.Cookie.Reveal(), h))
+		in.Creds.Cookie = redact.New(JoinCookieHeaders(in.Creds.Cookie.Reveal(), h))
 	}
 }
 
@@ -81,8 +81,9 @@ func cookieOf(ci why401.CookieInfo) cookies.Cookie {
 	return c
 }
 
-// joinCookieHeaders joins two Cookie header values with "; ".
-func joinCookieHeaders(a, b string) string {
+// JoinCookieHeaders joins two Cookie header values with "; " (RFC 6265bis
+// §5.8.3: one Cookie field, pairs separated by "; ").
+func JoinCookieHeaders(a, b string) string {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	switch {
 	case a == "":

@@ -147,7 +147,7 @@ func (o *checkOptions) input() (*why401.Input, probe.Options, error) {
 		case "Authorization":
 			in.Creds.Authorization = redact.New(val)
 		case "Cookie":
-			in.Creds.Cookie = redact.New(joinCookies(in.Creds.Cookie.Reveal(), val))
+			in.Creds.Cookie = redact.New(checks.JoinCookieHeaders(in.Creds.Cookie.Reveal(), val))
 			cs, _ := cookies.ParseCookieHeader(val) // sent as given; a nameless pair is not described
 			for _, c := range cs {
 				c.Source = "-H Cookie"
@@ -308,17 +308,6 @@ func firstCookieError(err error) string {
 		msg += fmt.Sprintf(" (and %d more malformed pairs)", len(errs)-1)
 	}
 	return msg
-}
-
-func joinCookies(a, b string) string {
-	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return strings.TrimSuffix(a, ";") + "; " + b
 }
 
 // runCheck diagnoses one URL and renders the report.
