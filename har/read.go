@@ -683,83 +683,88 @@ func (r *Reader) response(e *Entry) (status int) {
 	return status
 }
 
-// nvs reads a headers array.
-func (r *Reader) nvs(e *Entry) []NV {
+// objects reads an array of objects (headers, cookies), at most
+// MaxHeaders of them: for each object, field is called with every key (it
+// must consume the value) and then done, which reports whether the object
+// was kept. Anything that is not an array of objects is skipped.
+func (r *Reader) objects(e *Entry, field func(key []byte), done func() int) {
 	s := r.s
 	if s.peek() != '[' {
 		s.skip()
-		return nil
+		return
 	}
-	var out []NV
+	n := 0
 	var it iter
 	for s.arr(&it) {
-		if len(out) >= r.MaxHeaders || s.peek() != '{' {
-			e.Truncated = e.Truncated || len(out) >= r.MaxHeaders
+		if n >= r.MaxHeaders || s.peek() != '{' {
+			e.Truncated = e.Truncated || n >= r.MaxHeaders
 			s.skip()
 			continue
 		}
-		var nv NV
 		var oi iter
 		for key, ok := s.obj(&oi); ok; key, ok = s.obj(&oi) {
-			switch string(key) {
-			case "name":
-				nv.Name = r.text(e, 256)
-			case "value":
-				nv.Value = r.text(e, r.MaxString)
-			default:
-				s.skip()
-			}
+			field(key)
 		}
-		if nv.Name != "" {
-			e.size += 32
-			out = append(out, nv)
-		}
+		n += done()
 	}
+}
+
+// nvs reads a headers array.
+func (r *Reader) nvs(e *Entry) []NV {
+	var out []NV
+	var nv NV
+	r.objects(e, func(key []byte) {
+		switch string(key) {
+		case "name":
+			nv.Name = r.text(e, 256)
+		case "value":
+			nv.Value = r.text(e, r.MaxString)
+		default:
+			r.s.skip()
+		}
+	}, func() int {
+		defer func() { nv = NV{} }()
+		if nv.Name == "" {
+			return 0
+		}
+		e.size += 32
+		out = append(out, nv)
+		return 1
+	})
 	return out
 }
 
 // cookies reads a cookies array.
 func (r *Reader) cookies(e *Entry) []Cookie {
-	s := r.s
-	if s.peek() != '[' {
-		s.skip()
-		return nil
-	}
 	var out []Cookie
-	var it iter
-	for s.arr(&it) {
-		if len(out) >= r.MaxHeaders || s.peek() != '{' {
-			e.Truncated = e.Truncated || len(out) >= r.MaxHeaders
-			s.skip()
-			continue
+	var c Cookie
+	r.objects(e, func(key []byte) {
+		switch string(key) {
+		case "name":
+			c.Name = r.text(e, 256)
+		case "value":
+			c.Value = r.text(e, r.MaxString)
+		case "path":
+			c.Path = r.text(e, 1024)
+		case "domain":
+			c.Domain = r.text(e, 256)
+		case "expires":
+			c.Expires = r.text(e, 64)
+		case "httpOnly":
+			c.HTTPOnly = r.boolean()
+		case "secure":
+			c.Secure = r.boolean()
+		case "sameSite":
+			c.SameSite = r.text(e, 16)
+		default:
+			r.s.skip()
 		}
-		var c Cookie
-		var oi iter
-		for key, ok := s.obj(&oi); ok; key, ok = s.obj(&oi) {
-			switch string(key) {
-			case "name":
-				c.Name = r.text(e, 256)
-			case "value":
-				c.Value = r.text(e, r.MaxString)
-			case "path":
-				c.Path = r.text(e, 1024)
-			case "domain":
-				c.Domain = r.text(e, 256)
-			case "expires":
-				c.Expires = r.text(e, 64)
-			case "httpOnly":
-				c.HTTPOnly = r.boolean()
-			case "secure":
-				c.Secure = r.boolean()
-			case "sameSite":
-				c.SameSite = r.text(e, 16)
-			default:
-				s.skip()
-			}
-		}
+	}, func() int {
 		e.size += 64
 		out = append(out, c)
-	}
+		c = Cookie{}
+		return 1
+	})
 	return out
 }
 
