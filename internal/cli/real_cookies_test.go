@@ -67,26 +67,7 @@ func TestRealServersCachesAndCookies(t *testing.T) {
 			if strings.Contains(out+errOut, "S3NTINEL") {
 				t.Errorf("a cookie value appears in the output")
 			}
-			var r struct {
-				Verdict  struct{ ID string }
-				Findings []struct{ ID string }
-			}
-			if err := json.Unmarshal([]byte(out), &r); err != nil {
-				t.Fatalf("not JSON: %v\n%s", err, out)
-			}
-			var got []string
-			for _, f := range r.Findings {
-				got = append(got, f.ID)
-			}
-			sort.Strings(got)
-			want := slices.Clone(c.ids)
-			sort.Strings(want)
-			if !slices.Equal(got, want) {
-				t.Errorf("findings %v, want %v", got, want)
-			}
-			if r.Verdict.ID != c.verdict {
-				t.Errorf("verdict %s, want %s", r.Verdict.ID, c.verdict)
-			}
+			assertReport(t, out, c.verdict, c.ids)
 		})
 	}
 }

@@ -65,26 +65,33 @@ func TestRealServers(t *testing.T) {
 			if code != c.code {
 				t.Errorf("exit %d, want %d (stderr %q)", code, c.code, errOut)
 			}
-			var r struct {
-				Verdict  struct{ ID string }
-				Findings []struct{ ID string }
-			}
-			if err := json.Unmarshal([]byte(out), &r); err != nil {
-				t.Fatalf("not JSON: %v\n%s", err, out)
-			}
-			var got []string
-			for _, f := range r.Findings {
-				got = append(got, f.ID)
-			}
-			sort.Strings(got)
-			want := slices.Clone(c.ids)
-			sort.Strings(want)
-			if !slices.Equal(got, want) {
-				t.Errorf("findings %v, want %v", got, want)
-			}
-			if r.Verdict.ID != c.verdict {
-				t.Errorf("verdict %s, want %s", r.Verdict.ID, c.verdict)
-			}
+			assertReport(t, out, c.verdict, c.ids)
 		})
+	}
+}
+
+// assertReport checks a why401/v1 document's verdict and its exact set of
+// finding IDs.
+func assertReport(t *testing.T, out, verdict string, ids []string) {
+	t.Helper()
+	var r struct {
+		Verdict  struct{ ID string }
+		Findings []struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.ID)
+	}
+	sort.Strings(got)
+	want := slices.Clone(ids)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	if r.Verdict.ID != verdict {
+		t.Errorf("verdict %s, want %s", r.Verdict.ID, verdict)
 	}
 }
