@@ -303,6 +303,13 @@ type Exchange struct {
 	// Unknown is set for HAR entries from a sanitized export: whether
 	// credentials or cookies were sent cannot be known from the file.
 	CredentialsUnknown bool `json:"credentials_unknown,omitempty"`
+	// AnsweredByClient is set for a HAR entry whose client (Chromium)
+	// answered the challenge itself: the file keeps the first request's
+	// headers (no Authorization) and the final response, and only the
+	// transfer size (about two responses) shows the hidden credentialed
+	// retry (REFERENCE.md, "HAR exports"). Such a 401 means the
+	// credentials were sent and refused.
+	AnsweredByClient bool `json:"answered_by_client,omitempty"`
 }
 
 // Status returns the response status, or 0 when there was no response.

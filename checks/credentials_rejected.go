@@ -37,6 +37,13 @@ var CredentialsRejected = &why401.Check{
 		}
 		chain := p.Chain()
 		e := final(chain)
+		if b := answeredByClient(chain); b != nil && b == e && e.Status() == http.StatusUnauthorized {
+			cs, _ := challenges(e)
+			p.Report(kindRejected, fmt.Sprintf("The browser answered %s itself (a login prompt or an automation tool's "+
+				"credentials): the HAR keeps only the first request and the final 401, and the transfer size counts "+
+				"two responses. The server refused what it sent.", describeAll(cs)), e.Index)
+			return nil
+		}
 		c := credentialed(chain)
 		if e == nil || c == nil || e.Status() != http.StatusUnauthorized || c.Status() != http.StatusUnauthorized {
 			return nil

@@ -63,8 +63,21 @@ func credentialed(chain []why401.Exchange) *why401.Exchange {
 	return nil
 }
 
+// answeredByClient returns the last exchange of the chain that a browser
+// answered with hidden credentials (a HAR's Chromium retry), or nil.
+func answeredByClient(chain []why401.Exchange) *why401.Exchange {
+	for i := len(chain) - 1; i >= 0; i-- {
+		if chain[i].AnsweredByClient {
+			return &chain[i]
+		}
+	}
+	return nil
+}
+
 // anySent reports whether any exchange of the chain carried credentials.
-func anySent(chain []why401.Exchange) bool { return credentialed(chain) != nil }
+func anySent(chain []why401.Exchange) bool {
+	return credentialed(chain) != nil || answeredByClient(chain) != nil
+}
 
 // hasScheme reports whether one of cs has the scheme (ASCII case-insensitive).
 func hasScheme(cs []why401.Challenge, scheme string) bool {

@@ -366,7 +366,8 @@ func (e *Entry) Exchange() why401.Exchange {
 		CookiesSent:        len(e.ReqHeader("Cookie")) > 0 || len(e.ReqCookies) > 0,
 		ElapsedMS:          e.TimeMS,
 		Time:               e.Started,
-		CredentialsUnknown: e.CredentialsUnknown || e.HiddenRetry(),
+		CredentialsUnknown: e.CredentialsUnknown && !e.HiddenRetry(),
+		AnsweredByClient:   e.HiddenRetry(),
 		Error:              shown.scrubText(e.Error),
 	}
 	if e.ReqBodySize > 0 {

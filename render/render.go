@@ -299,6 +299,8 @@ func credentialText(e *why401.Exchange) string {
 	switch {
 	case e.CredentialsUnknown:
 		return "unknown"
+	case e.AnsweredByClient:
+		return "yes, by the browser (hidden retry)"
 	case !e.CredentialsSent && e.Credential == why401.CredUser:
 		return "yes, in the body" // a confirmation over another channel (XML-RPC)
 	case !e.CredentialsSent:

@@ -380,6 +380,8 @@ func (t *textPrinter) compactExchange(e *why401.Exchange) {
 	switch {
 	case e.CredentialsUnknown:
 		attrs = append(attrs, "credentials and cookies unknown (sanitized HAR)")
+	case e.AnsweredByClient:
+		attrs = append(attrs, "credentials sent by the browser (hidden retry)")
 	case e.CredentialsSent && e.Credential == why401.CredWrong:
 		attrs = append(attrs, "random credentials sent")
 	case e.CredentialsSent:

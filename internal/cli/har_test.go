@@ -84,9 +84,10 @@ func TestBrowserFixtures(t *testing.T) {
 		}},
 		// Chromium answered the challenge itself with a wrong password: the
 		// HAR shows one request without Authorization and the final 401;
-		// only _transferSize (two responses) tells. Unknown, not none.
+		// only _transferSize (two responses) tells, and that is enough to
+		// say the credentials were sent and refused.
 		{"basic-rejected.har", false, map[string]int{"401": 1}, []want{
-			{0, []int{0}, "credentials.unknown", []string{"credentials.unknown", "challenge.scheme"}},
+			{0, []int{0}, "credentials.rejected", []string{"credentials.rejected", "challenge.scheme"}},
 		}},
 		// 127.0.0.1 → localhost: the session cookie stays behind.
 		{"redirect-dropped.har", false, map[string]int{"301": 1, "401": 1}, []want{
