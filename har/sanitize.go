@@ -353,76 +353,64 @@ func (z *sanitizer) queryValue(name, v string) string {
 // is treated as secret.
 func (z *sanitizer) pairs(f func(name, value string) string) {
 	s, w := z.s, z.w
-	if s.peek() != '[' {
-		z.generic(true)
-		return
-	}
-	w.open('[')
-	var it iter
-	for s.arr(&it) {
-		if s.peek() != '{' {
-			z.generic(true)
-			continue
-		}
-		w.open('{')
-		var name, held string
-		haveName, holding := false, false
-		var oi iter
-		for key, ok := s.obj(&oi); ok; key, ok = s.obj(&oi) {
-			switch string(key) {
-			case "name":
-				w.key(key)
-				if s.peek() != '"' {
-					z.generic(true)
-					continue
-				}
-				v, ok := z.text()
-				if !ok {
-					z.st.Removed++
-					v = removed
-				}
-				name, haveName = v, true
-				w.string(name)
-				if holding {
-					w.keyString("value")
-					w.string(f(name, held))
-					holding = false
-				}
-			case "value":
-				if s.peek() != '"' {
-					w.key(key)
-					z.generic(true)
-					continue
-				}
-				v, ok := z.text()
-				if !ok {
-					z.st.Removed++
-					w.key(key)
-					w.string(removed)
-					continue
-				}
-				if haveName {
-					w.key(key)
-					w.string(f(name, v))
-				} else {
-					held, holding = v, true
-				}
-			default:
-				w.key(key)
-				z.generic(false)
+	var name, held string
+	var haveName, holding bool
+	z.objects(func() { name, held, haveName, holding = "", "", false, false }, func(key []byte) {
+		switch string(key) {
+		case "name":
+			w.key(key)
+			if s.peek() != '"' {
+				z.generic(true)
+				return
 			}
+			v, ok := z.text()
+			if !ok {
+				z.st.Removed++
+				v = removed
+			}
+			name, haveName = v, true
+			w.string(name)
+			if holding {
+				w.keyString("value")
+				w.string(f(name, held))
+				holding = false
+			}
+		case "value":
+			if s.peek() != '"' {
+				w.key(key)
+				z.generic(true)
+				return
+			}
+			v, ok := z.text()
+			if !ok {
+				z.st.Removed++
+				w.key(key)
+				w.string(removed)
+				return
+			}
+			if haveName {
+				w.key(key)
+				w.string(f(name, v))
+			} else {
+				held, holding = v, true
+			}
+		default:
+			w.key(key)
+			z.generic(false)
 		}
+	}, func() {
 		if holding {
 			w.keyString("value")
 			w.string(z.rd.tag(held))
 		}
-		w.close('}')
-	}
-	w.close(']')
+	})
 }
 
-// cookies rewrites a cookies array: every value tagged.
-func (z *sanitizer) cookies() {
+// objects rewrites an array of objects: for each object, start is called,
+// then field with every key (it must write the key and its value), then
+// end, before the object is closed. Anything that is not an array of
+// objects is treated as secret.
+func (z *sanitizer) objects(start func(), field func(key []byte), end func()) {
 	s, w := z.s, z.w
 	if s.peek() != '[' {
 		z.generic(true)
@@ -436,14 +424,23 @@ func (z *sanitizer) cookies() {
 			continue
 		}
 		w.open('{')
+		start()
 		var oi iter
 		for key, ok := s.obj(&oi); ok; key, ok = s.obj(&oi) {
-			w.key(key)
-			z.generic(string(key) == "value")
+			field(key)
 		}
+		end()
 		w.close('}')
 	}
 	w.close(']')
+}
+
+// cookies rewrites a cookies array: every value tagged.
+func (z *sanitizer) cookies() {
+	z.objects(func() {}, func(key []byte) {
+		z.w.key(key)
+		z.generic(string(key) == "value")
+	}, func() {})
 }
 
 func (z *sanitizer) postData() {
