@@ -77,7 +77,7 @@ ranked causes, the evidence for each, who can fix it (you or the site owner) and
 
 Your credentials go out at most once per run, only to the origin you addressed, and never over
 plain http unless you pass --allow-http. No secret appears in any output.`,
-		Example: `  why401 https://intranet.example/reports/ -u alice
+		Example: `  why401 https://intranet.example/reports/ -u "alice:$PASSWORD"
   why401 https://api.example/v1/me --oauth2-bearer "$TOKEN" --json
   why401 https://example.com/wp-admin/ -b cookies.txt --report for-the-site-owner.md
   why401 curl 'https://api.example/v1/me' -H 'Authorization: Bearer …'   (paste "Copy as cURL")
