@@ -128,7 +128,7 @@ func (o *checkOptions) input() (*why401.Input, probe.Options, error) {
 	if o.user != "" {
 		user, pass, ok := strings.Cut(o.user, ":")
 		if !ok {
-			return nil, probe.Options{}, usageError("-u %q has no colon: give USER:PASSWORD (why401 does not prompt)", user)
+			return nil, probe.Options{}, usageError("-u has no colon: give USER:PASSWORD (why401 does not prompt; the value may be a password, so it is not echoed)")
 		}
 		in.Creds.User, in.Creds.Password, in.Creds.HasUser = user, redact.New(pass), true
 	}
