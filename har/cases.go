@@ -335,9 +335,17 @@ func (c Case) Exchanges() []why401.Exchange {
 	if len(c.Chain) > 0 {
 		first = c.Chain[0].URL
 	}
+	goDropped := false
 	for _, e := range append(append([]*Entry(nil), c.Chain...), c.Target) {
 		x := e.Exchange()
-		x.Hop = e.hop(first)
+		x.Hop = e.hop(first, goDropped)
+		if x.Hop != nil {
+			for _, r := range x.Hop.Clients {
+				if r.Client == "go" && !r.ForwardsAuth {
+					goDropped = true // Go's client never restores them (CVE-2024-45336)
+				}
+			}
+		}
 		out = append(out, x)
 	}
 	for i := range out {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/why401/why401"
 	"github.com/why401/why401/internal/redact"
+	"github.com/why401/why401/redirect"
 )
 
 // NV is a name/value pair of a HAR headers array. Value is the raw,
@@ -394,15 +395,16 @@ func (e *Entry) Exchange() why401.Exchange {
 		}
 		x.Timing = tm
 	}
-	if hop := e.hop(e.URL); hop != nil {
+	if hop := e.hop(e.URL, false); hop != nil {
 		x.Hop = hop
 	}
 	return x
 }
 
 // hop describes a 3xx with a Location; first is the URL whose origin the
-// target is compared with. Clients is left for the redirect check to fill.
-func (e *Entry) hop(first string) *why401.Hop {
+// target is compared with, goDropped whether an earlier hop of the chain
+// already made Go's client drop the credentials (they stay dropped).
+func (e *Entry) hop(first string, goDropped bool) *why401.Hop {
 	if e.Status < 300 || e.Status > 399 || e.Status == 304 {
 		return nil
 	}
@@ -423,6 +425,7 @@ func (e *Entry) hop(first string) *why401.Hop {
 	}
 	if f, err := url.Parse(first); err == nil {
 		h.SameOrigin = origin(f) == origin(to)
+		h.Clients = redirect.Clients(f, from, to, goDropped)
 	}
 	return h
 }

@@ -186,6 +186,14 @@ func TestExchange(t *testing.T) {
 	if hop == nil || hop.Location != "https://api.example.com/v1/me" || hop.SameOrigin || hop.Downgrade || hop.MethodKept {
 		t.Errorf("entry 5 Hop = %+v", hop)
 	}
+	// http → https on the same host: what each client does with Authorization.
+	forwards := map[string]bool{}
+	for _, c := range hop.Clients {
+		forwards[c.Client] = c.ForwardsAuth
+	}
+	if len(hop.Clients) != 4 || forwards["curl"] || forwards["browser"] || !forwards["go"] || !forwards["python-requests"] {
+		t.Errorf("entry 5 Clients = %+v", hop.Clients)
+	}
 
 	// The Chromium quirk: the browser answered the challenge itself, so
 	// credentials were sent (and refused), though no header shows them.

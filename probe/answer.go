@@ -13,6 +13,7 @@ import (
 	why401 "github.com/why401/why401"
 	"github.com/why401/why401/auth"
 	"github.com/why401/why401/challenge"
+	"github.com/why401/why401/redirect"
 )
 
 // endOf returns the real URL and method at the end of a chain recorded by
@@ -59,7 +60,7 @@ func (s *Session) Answer(ctx context.Context, chain []why401.Exchange) ([]why401
 		return nil, errLocked // a lockout page with a 401: answering would extend it
 	}
 	end, method := s.endOf(chain)
-	if originOf(end) != originOf(s.first) {
+	if redirect.Of(end) != redirect.Of(s.first) {
 		return nil, why401.ErrCrossOrigin
 	}
 	if end.Scheme == "http" && !s.opts.AllowHTTP {
@@ -202,7 +203,7 @@ func (s *Session) Probe(ctx context.Context, pr why401.Probe) ([]why401.Exchange
 		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	req := hopRequest{method: method, url: target, header: h, body: pr.Body, purpose: pr.Purpose}
-	sameOrigin := originOf(target) == originOf(s.first)
+	sameOrigin := redirect.Of(target) == redirect.Of(s.first)
 	if pr.Cookies && sameOrigin {
 		req.cookies = s.in.Creds.Cookie.Reveal()
 	}

@@ -32,6 +32,7 @@ import (
 
 	why401 "github.com/why401/why401"
 	"github.com/why401/why401/internal/redact"
+	"github.com/why401/why401/redirect"
 )
 
 // Limits and timeouts. Every one is a defence against a hostile or broken
@@ -347,7 +348,7 @@ type hopRequest struct {
 func (s *Session) follow(ctx context.Context, addr string, req hopRequest, follow bool) ([]why401.Exchange, error) {
 	var out []why401.Exchange
 	seen := map[string]bool{}
-	firstOrigin := originOf(s.first)
+	firstOrigin := redirect.Of(s.first)
 	goDropped := false
 	for hop := 0; ; hop++ {
 		ex, resp, err := s.send(ctx, addr, req)
@@ -375,12 +376,12 @@ func (s *Session) follow(ctx context.Context, addr string, req hopRequest, follo
 		next.User = nil
 		h := &why401.Hop{
 			Location:   redact.URLValue(next),
-			SameOrigin: originOf(next) == firstOrigin,
+			SameOrigin: redirect.Of(next) == firstOrigin,
 			Downgrade:  req.url.Scheme == "https" && next.Scheme == "http",
 			MethodKept: resp.StatusCode == 307 || resp.StatusCode == 308,
-			Clients:    clientRules(s.first, req.url, next, goDropped),
+			Clients:    redirect.Clients(s.first, req.url, next, goDropped),
 		}
-		if !sameHostOrSubdomain(firstOrigin.host, originOf(next).host) {
+		if !redirect.SameHostOrSubdomain(firstOrigin.Host, redirect.Of(next).Host) {
 			goDropped = true
 		}
 		ex.Hop = h

@@ -1,4 +1,9 @@
-package probe
+// Package redirect holds the rules of who forwards credentials on a
+// redirect: the origin comparison why401 itself applies, and what curl,
+// browsers, Go and python-requests do (REFERENCE.md, "Who forwards
+// credentials on a redirect"). It is pure: probe applies it to live hops,
+// har to recorded ones.
+package redirect
 
 import (
 	"net"
@@ -8,18 +13,19 @@ import (
 	why401 "github.com/why401/why401"
 )
 
-// origin is the (scheme, host, port) triple of RFC 6454 §4. why401 forwards
+// Origin is the (scheme, host, port) triple of RFC 6454 §4. why401 forwards
 // credentials only to the origin the user addressed: all three count, as in
 // curl (REFERENCE.md, "Who forwards credentials on a redirect").
-type origin struct{ scheme, host, port string }
+type Origin struct{ Scheme, Host, Port string }
 
-func originOf(u *url.URL) origin {
+// Of returns the origin of u, with the default port written out.
+func Of(u *url.URL) Origin {
 	scheme := strings.ToLower(u.Scheme)
 	port := u.Port()
 	if port == "" {
 		port = defaultPort(scheme)
 	}
-	return origin{scheme: scheme, host: strings.ToLower(strings.TrimSuffix(u.Hostname(), ".")), port: port}
+	return Origin{Scheme: scheme, Host: strings.ToLower(strings.TrimSuffix(u.Hostname(), ".")), Port: port}
 }
 
 func defaultPort(scheme string) string {
@@ -32,11 +38,11 @@ func defaultPort(scheme string) string {
 	return ""
 }
 
-// sameHostOrSubdomain reports whether host is parent or a subdomain of it:
+// SameHostOrSubdomain reports whether host is parent or a subdomain of it:
 // Go's net/http rule for keeping sensitive headers on a redirect
 // (client.go shouldCopyHeaderOnRedirect). An IP literal only matches itself
 // (CVE-2023-45289 came from treating an IPv6 zone as a subdomain).
-func sameHostOrSubdomain(parent, host string) bool {
+func SameHostOrSubdomain(parent, host string) bool {
 	if parent == host {
 		return true
 	}
@@ -46,7 +52,7 @@ func sameHostOrSubdomain(parent, host string) bool {
 	return strings.HasSuffix(host, "."+parent)
 }
 
-// clientRules says, for a redirect from prev to next in a chain that began
+// Clients says, for a redirect from prev to next in a chain that began
 // at first, what each common client does with the Authorization header and
 // with cookies. The rules are the clients' own, as of their current releases:
 //
@@ -61,14 +67,14 @@ func sameHostOrSubdomain(parent, host string) bool {
 //   - Python requests: Authorization stripped on any change of host, port or
 //     scheme, except http→https on default ports (CVE-2018-18074); cookies by
 //     the session jar, approximated as "same host".
-func clientRules(first, prev, next *url.URL, goDropped bool) []why401.ClientRule {
-	fo, po, no := originOf(first), originOf(prev), originOf(next)
-	sameHost := fo.host == no.host
-	reqKeep := po.host == no.host && (po == no || (po.scheme == "http" && no.scheme == "https" && po.port == "80" && no.port == "443"))
+func Clients(first, prev, next *url.URL, goDropped bool) []why401.ClientRule {
+	fo, po, no := Of(first), Of(prev), Of(next)
+	sameHost := fo.Host == no.Host
+	reqKeep := po.Host == no.Host && (po == no || (po.Scheme == "http" && no.Scheme == "https" && po.Port == "80" && no.Port == "443"))
 	return []why401.ClientRule{
 		{Client: "curl", ForwardsAuth: fo == no, ForwardsCookies: fo == no},
 		{Client: "browser", ForwardsAuth: po == no, ForwardsCookies: sameHost},
-		{Client: "go", ForwardsAuth: !goDropped && sameHostOrSubdomain(fo.host, no.host), ForwardsCookies: !goDropped && sameHostOrSubdomain(fo.host, no.host)},
+		{Client: "go", ForwardsAuth: !goDropped && SameHostOrSubdomain(fo.Host, no.Host), ForwardsCookies: !goDropped && SameHostOrSubdomain(fo.Host, no.Host)},
 		{Client: "python-requests", ForwardsAuth: reqKeep, ForwardsCookies: sameHost},
 	}
 }
