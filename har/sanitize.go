@@ -155,28 +155,54 @@ func (z *sanitizer) writeText(f func(string) string) {
 
 // generic copies any value: strings under secret-looking keys are tagged,
 // all others scrubbed as text.
-func (z *sanitizer) generic(secret bool) {
-	s, w := z.s, z.w
+func (z *sanitizer) generic(secret bool) { copyJSON(z.s, z.w, secret, false, z) }
+
+// copyString writes the string at the cursor, tagged when secret and
+// scrubbed otherwise.
+func (z *sanitizer) copyString(secret bool) {
+	if secret {
+		z.writeText(z.rd.tag)
+	} else {
+		z.writeText(z.rd.scrubText)
+	}
+}
+
+// stringCopier reads the string at the cursor and writes it, redacted as
+// it decides. An interface rather than a closure: generic runs for every
+// value of a HAR and a closure passed down the recursion would be
+// allocated each time.
+type stringCopier interface{ copyString(secret bool) }
+
+// copyJSON copies one JSON value from s to w. Values under a key that
+// names a secret (secretName, or bodyKeySecret inside a body) become
+// secret, and so does everything inside a secret value; str reads the
+// string at the cursor and writes it. The key predicates are called
+// directly, not through a func value, so that string(key) costs no
+// allocation. Both the sanitizer (the HAR itself) and the redactor (JSON
+// bodies inside it) walk values this way.
+func copyJSON(s *scanner, w *jsonWriter, secret, body bool, str stringCopier) {
 	switch c := s.peek(); {
 	case c == '"':
-		if secret {
-			z.writeText(z.rd.tag)
-		} else {
-			z.writeText(z.rd.scrubText)
-		}
+		str.copyString(secret)
 	case c == '{':
 		w.open('{')
 		var it iter
 		for key, ok := s.obj(&it); ok; key, ok = s.obj(&it) {
 			w.key(key)
-			z.generic(secret || secretName(string(key)))
+			var keySecret bool
+			if body {
+				keySecret = bodyKeySecret(string(key))
+			} else {
+				keySecret = secretName(string(key))
+			}
+			copyJSON(s, w, secret || keySecret, body, str)
 		}
 		w.close('}')
 	case c == '[':
 		w.open('[')
 		var it iter
 		for s.arr(&it) {
-			z.generic(secret)
+			copyJSON(s, w, secret, body, str)
 		}
 		w.close(']')
 	case c == 't' || c == 'f' || c == 'n':

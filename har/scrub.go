@@ -480,50 +480,28 @@ func (z *redactor) jsonBody(b []byte) ([]byte, bool) {
 // copyValue copies one JSON value from s to w; strings are redacted when
 // secret, else scrubbed.
 func (z *redactor) copyValue(s *scanner, w *jsonWriter, secret bool) {
-	switch c := s.peek(); {
-	case c == '"':
-		b, n := s.str(nil, maxScrub)
-		v := string(b)
-		switch {
-		case n > int64(len(b)):
-			v = removed
-		case secret:
-			v = z.tag(v)
-		default:
-			v = z.scrubText(v)
-		}
-		w.string(v)
-	case c == '{':
-		w.open('{')
-		var it iter
-		for key, ok := s.obj(&it); ok; key, ok = s.obj(&it) {
-			w.key(key)
-			z.copyValue(s, w, secret || bodyKeySecret(string(key)))
-		}
-		w.close('}')
-	case c == '[':
-		w.open('[')
-		var it iter
-		for s.arr(&it) {
-			z.copyValue(s, w, secret)
-		}
-		w.close(']')
-	case c == 't' || c == 'f' || c == 'n':
-		switch s.literal() {
-		case 't':
-			w.raw("true")
-		case 'f':
-			w.raw("false")
-		case 'n':
-			w.raw("null")
-		}
-	case c == 0:
-		s.ended("a value")
+	copyJSON(s, w, secret, true, &bodyStrings{z: z, s: s, w: w})
+}
+
+// bodyStrings copies the strings of a JSON body.
+type bodyStrings struct {
+	z *redactor
+	s *scanner
+	w *jsonWriter
+}
+
+func (b *bodyStrings) copyString(secret bool) {
+	raw, n := b.s.str(nil, maxScrub)
+	v := string(raw)
+	switch {
+	case n > int64(len(raw)):
+		v = removed
+	case secret:
+		v = b.z.tag(v)
 	default:
-		if num := s.number(); num != nil {
-			w.raw(string(num))
-		}
+		v = b.z.scrubText(v)
 	}
+	b.w.string(v)
 }
 
 // bodyKeySecret is secretName for keys of JSON bodies.
