@@ -10,6 +10,7 @@ package checks
 import (
 	"context"
 	"sort"
+	"sync"
 
 	why401 "github.com/why401/why401"
 	"github.com/why401/why401/challenge"
@@ -65,14 +66,24 @@ func All() []*why401.Check {
 }
 
 // Catalog returns every finding kind, the engine's own included, sorted by
-// ID. Each ID appears once.
-func Catalog() []*why401.Kind {
-	seen := map[string]bool{}
-	var out []*why401.Kind
+// ID. Each ID appears once. The slice is shared: do not modify it.
+func Catalog() []*why401.Kind { return catalog().list }
+
+// Lookup returns the kind with the given ID.
+func Lookup(id string) (*why401.Kind, bool) {
+	k, ok := catalog().byID[id]
+	return k, ok
+}
+
+// catalog is built once: the renderers look up every finding's
+// explanation, and All() makes a new list on each call.
+var catalog = sync.OnceValue(func() catalogue {
+	byID := map[string]*why401.Kind{}
+	var list []*why401.Kind
 	add := func(k *why401.Kind) {
-		if !seen[k.ID] {
-			seen[k.ID] = true
-			out = append(out, k)
+		if _, seen := byID[k.ID]; !seen {
+			byID[k.ID] = k
+			list = append(list, k)
 		}
 	}
 	for _, c := range All() {
@@ -82,18 +93,13 @@ func Catalog() []*why401.Kind {
 	}
 	add(why401.KindCheckSkipped)
 	add(why401.KindCheckFailed)
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
-}
+	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	return catalogue{list, byID}
+})
 
-// Lookup returns the kind with the given ID.
-func Lookup(id string) (*why401.Kind, bool) {
-	for _, k := range Catalog() {
-		if k.ID == id {
-			return k, true
-		}
-	}
-	return nil, false
+type catalogue struct {
+	list []*why401.Kind // sorted by ID
+	byID map[string]*why401.Kind
 }
 
 // Diagnose runs every check of All on the session's exchanges and fills
