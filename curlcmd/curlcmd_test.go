@@ -77,16 +77,6 @@ func firefoxWin(s string) string {
 	return `"` + s + `"`
 }
 
-// chromeCommand writes a whole command, lines joined as Chrome joins them;
-// the URL's glob characters get curl's backslash escapes.
-func chromeCommand(esc func(string) string, join string, url string, args ...string) string {
-	parts := []string{"curl", regexp.MustCompile(`[\[\]{}]`).ReplaceAllString(esc(url), `\$0`)}
-	for i := 0; i < len(args); i += 2 {
-		parts = append(parts, args[i]+" "+esc(args[i+1]))
-	}
-	return strings.Join(parts, join)
-}
-
 var roundTrip = []string{
 	"plain", "", "with space", `"double" 'single'`, `back\slash\`, `\"`, `a\\"b`,
 	"new\nline\r\nand\ttab", "bang! and $dollar and `tick`", "50% off %PATH% %41",

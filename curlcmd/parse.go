@@ -493,7 +493,7 @@ func (p *parser) header(v string) error {
 	name, val, ok := strings.Cut(v, ":")
 	if !ok {
 		if n, semi := strings.CutSuffix(v, ";"); semi && validName(n) {
-			p.hdr.Add(http.CanonicalHeaderKey(strings.TrimSpace(n)), "")
+			p.hdr.Add(strings.TrimSpace(n), "")
 			return nil
 		}
 		return &UsageError{"-H", "a header needs a name and a colon (Name: value)"}
