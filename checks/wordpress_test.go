@@ -153,7 +153,6 @@ func TestRESTRootFromTheLinkHeader(t *testing.T) {
 }
 
 func TestXMLRPCEndpointIsBesideTheRESTRoot(t *testing.T) {
-	first, _ := url.Parse("https://ex.com/blog/wp-json/wp/v2/users/me")
 	link := func(v string) []why401.Exchange {
 		return []why401.Exchange{{Response: wpTestResp(401, "", "Link", v)}}
 	}
@@ -175,7 +174,7 @@ func TestXMLRPCEndpointIsBesideTheRESTRoot(t *testing.T) {
 		{"nothing names it", "https://ex.com/page/", nil, ""},
 	}
 	for _, c := range cases {
-		first, _ = url.Parse(c.first)
+		first, _ := url.Parse(c.first)
 		if got := wpXMLRPCEndpoint(first, c.chain); got != c.want {
 			t.Errorf("%s: wpXMLRPCEndpoint = %q, want %q", c.name, got, c.want)
 		}
